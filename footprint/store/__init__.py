@@ -1,0 +1,1 @@
+"""Persistence: models, engine and sessions, the bulk upsert loader and migrations."""
