@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     )
     default_region: str = Field("US", min_length=2, max_length=2, description="Region for national phone numbers.")
 
+    # Flower (monitoring UI).
+    flower_address: str = Field("127.0.0.1", description="Address Flower binds to.")
+    flower_port: int = Field(5555, ge=1, le=65535)
+    flower_basic_auth: str | None = Field(None, description="'user:password' for Flower's basic auth; never logged.")
+
     # Loading and logging.
     load_batch_size: int = Field(500, ge=1, description="Rows per bulk upsert statement and transaction.")
     log_level: str = Field("INFO", description="Python logging level name.")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -75,7 +76,7 @@ class Evidence:
     field: str = ""
     start: int | None = None
     end: int | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict (enums as their values)."""

@@ -18,7 +18,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     SmallInteger,
     String,
@@ -265,7 +264,7 @@ class Scan(Base):
     """One run of the pipeline for one subject over one world or set of sources."""
 
     __tablename__ = "scans"
-    __table_args__ = (Index("ix_scans_subject", "subject_id"), MYSQL_TABLE_ARGS)
+    __table_args__ = (MYSQL_TABLE_ARGS,)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"))
@@ -316,3 +315,34 @@ class MediaAnalysisRow(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     analysed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     elapsed_s: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class StagedItem(Base):
+    """A raw item extracted during a scan, kept until the scan finishes.
+
+    The staging table (not the Celery message, not the cache) carries items from extraction to
+    consolidation, so a flushed cache or a redelivered task loses nothing.
+    """
+
+    __tablename__ = "staged_items"
+    __table_args__ = (UniqueConstraint("scan_id", "item_key", name="uq_staged_items"), MYSQL_TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
+    item_key: Mapped[str] = mapped_column(Sha256)
+    source: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ScanMedia(Base):
+    """A media file referenced by a scan's items: its world-relative path and content hash."""
+
+    __tablename__ = "scan_media"
+    __table_args__ = (UniqueConstraint("scan_id", "path_sha256", name="uq_scan_media"), MYSQL_TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
+    path_sha256: Mapped[str] = mapped_column(Sha256)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(Sha256)
+    kind: Mapped[str] = mapped_column(String(8))

@@ -1,0 +1,61 @@
+"""Celery configuration: broker, queues, routing, acknowledgement, retries and result expiry.
+
+Values come from :mod:`config.settings`. With no broker configured, tasks run eagerly in the
+calling process (the embedded default); with one, ``celery -A tasks worker -Q io,cpu,gpu`` runs them.
+"""
+
+from __future__ import annotations
+
+from kombu import Queue
+
+from config.settings import get_settings
+
+_settings = get_settings()
+
+#: Longest task expected, seconds: a long video on a CPU host. The broker's visibility timeout must
+#: exceed it, or Redis hands an unacknowledged task to a second worker while the first still runs.
+LONGEST_TASK_S = 3 * 3600
+
+broker_url = _settings.broker_url or "memory://"
+result_backend = _settings.effective_result_backend
+task_always_eager = _settings.eager
+task_eager_propagates = True
+
+# Queues: io for extraction and loading, cpu for image faces, gpu for video frames and speech.
+task_queues = (Queue("io"), Queue("cpu"), Queue("gpu"))
+task_default_queue = "io"
+task_routes = {
+    "tasks.media.analyze_image": {"queue": "cpu"},
+    "tasks.media.analyze_video": {"queue": "gpu"},
+    "tasks.scan.*": {"queue": "io"},
+}
+
+# Serialisation: JSON only, because messages carry references (ids, names, paths, hashes).
+task_serializer = "json"
+result_serializer = "json"
+accept_content = ["json"]
+
+# Every task is idempotent, so a task whose worker died is redelivered rather than lost.
+task_acks_late = True
+task_reject_on_worker_lost = True
+worker_prefetch_multiplier = 1
+worker_max_tasks_per_child = 200
+
+broker_connection_timeout = _settings.connect_timeout_s
+broker_connection_retry_on_startup = True
+broker_transport_options = {
+    "visibility_timeout": LONGEST_TASK_S + 600,
+    "socket_connect_timeout": _settings.connect_timeout_s,
+    "global_keyprefix": _settings.redis_key_prefix + "celery:",
+}
+result_backend_transport_options = {"global_keyprefix": _settings.redis_key_prefix + "celery:"}
+redis_socket_connect_timeout = _settings.connect_timeout_s
+
+# Results only feed chord callbacks and `scan status`; a day is plenty and keeps Redis from filling.
+result_expires = 86_400
+result_extended = True
+task_track_started = True
+task_send_sent_event = True
+worker_send_task_events = True
+
+worker_hijack_root_logger = False

@@ -1,0 +1,25 @@
+"""Media analysis tasks, one per distinct file; routed to the cpu (images) and gpu (video) queues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from footprint import pipeline
+from tasks.app import app
+from tasks.retry import RETRY_OPTIONS
+
+
+@app.task(name="tasks.media.analyze_image", **RETRY_OPTIONS)
+def analyze_image(scan_id: int, sha256: str, path: str) -> dict[str, Any]:
+    """Find and encode the faces of one image (queue ``cpu``)."""
+    return pipeline.analyze_file(scan_id, sha256, path)
+
+
+@app.task(name="tasks.media.analyze_video", **RETRY_OPTIONS)
+def analyze_video(scan_id: int, sha256: str, path: str) -> dict[str, Any]:
+    """Sample frames for faces and transcribe the speech of one video or audio file (queue ``gpu``)."""
+    return pipeline.analyze_file(scan_id, sha256, path)
+
+
+#: Task of each media kind.
+TASK_BY_KIND = {"image": analyze_image, "video": analyze_video, "audio": analyze_video}
