@@ -6,19 +6,36 @@ calling process (the embedded default); with one, ``celery -A tasks worker -Q io
 
 from __future__ import annotations
 
+from typing import Any
+
 from kombu import Queue
 
-from config.settings import get_settings
-
-_settings = get_settings()
+from config.settings import Settings, get_settings
 
 #: Longest task expected, seconds: a long video on a CPU host. The broker's visibility timeout must
 #: exceed it, or Redis hands an unacknowledged task to a second worker while the first still runs.
 LONGEST_TASK_S = 3 * 3600
 
-broker_url = _settings.broker_url or "memory://"
-result_backend = _settings.effective_result_backend
-task_always_eager = _settings.eager
+
+def from_settings(settings: Settings) -> dict[str, Any]:
+    """Return the configuration that depends on the settings: broker, backend, eagerness, timeouts."""
+    prefix = settings.redis_key_prefix + "celery:"
+    return {
+        "broker_url": settings.broker_url or "memory://",
+        "result_backend": settings.effective_result_backend,
+        "task_always_eager": settings.eager,
+        "broker_connection_timeout": settings.connect_timeout_s,
+        "redis_socket_connect_timeout": settings.connect_timeout_s,
+        "broker_transport_options": {
+            "visibility_timeout": LONGEST_TASK_S + 600,
+            "socket_connect_timeout": settings.connect_timeout_s,
+            "global_keyprefix": prefix,
+        },
+        "result_backend_transport_options": {"global_keyprefix": prefix},
+    }
+
+
+globals().update(from_settings(get_settings()))
 task_eager_propagates = True
 
 # Queues: io for extraction and loading, cpu for image faces, gpu for video frames and speech.
@@ -41,15 +58,7 @@ task_reject_on_worker_lost = True
 worker_prefetch_multiplier = 1
 worker_max_tasks_per_child = 200
 
-broker_connection_timeout = _settings.connect_timeout_s
 broker_connection_retry_on_startup = True
-broker_transport_options = {
-    "visibility_timeout": LONGEST_TASK_S + 600,
-    "socket_connect_timeout": _settings.connect_timeout_s,
-    "global_keyprefix": _settings.redis_key_prefix + "celery:",
-}
-result_backend_transport_options = {"global_keyprefix": _settings.redis_key_prefix + "celery:"}
-redis_socket_connect_timeout = _settings.connect_timeout_s
 
 # Results only feed chord callbacks and `scan status`; a day is plenty and keeps Redis from filling.
 result_expires = 86_400

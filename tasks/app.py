@@ -8,10 +8,17 @@ from celery import Celery
 from celery.signals import after_setup_logger, worker_process_init
 
 from config.logging import MaskingFilter
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 
 app = Celery("footprint", include=["tasks.scan", "tasks.media"])
 app.config_from_object("celeryconfig")
+
+
+def configure(settings: Settings) -> None:
+    """Apply ``settings`` (broker, backend, eager mode) to the app, e.g. after the environment changed."""
+    import celeryconfig
+
+    app.conf.update(celeryconfig.from_settings(settings))
 
 
 @worker_process_init.connect
