@@ -12,9 +12,9 @@ from kombu import Queue
 
 from config.settings import Settings, get_settings
 
-#: Longest task expected, seconds: a long video on a CPU host. The broker's visibility timeout must
-#: exceed it, or Redis hands an unacknowledged task to a second worker while the first still runs.
-LONGEST_TASK_S = 3 * 3600
+#: Maximum expected task duration, seconds (an estimate for a long video on a CPU host). The broker's
+#: visibility timeout must exceed it, or Redis hands an unacknowledged task to a second worker.
+MAX_TASK_S = 3 * 3600
 
 
 def from_settings(settings: Settings) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def from_settings(settings: Settings) -> dict[str, Any]:
         "broker_connection_timeout": settings.connect_timeout_s,
         "redis_socket_connect_timeout": settings.connect_timeout_s,
         "broker_transport_options": {
-            "visibility_timeout": LONGEST_TASK_S + 600,
+            "visibility_timeout": MAX_TASK_S + 600,
             "socket_connect_timeout": settings.connect_timeout_s,
             "global_keyprefix": prefix,
         },

@@ -45,10 +45,8 @@ class Settings(BaseSettings):
     connect_timeout_s: float = Field(5.0, gt=0, description="Timeout to reach the database, broker or Redis, seconds.")
 
     # Cache lifetimes, seconds.
-    cache_ttl_reference_s: int = Field(86_400, ge=1)
-    cache_ttl_source_s: int = Field(3_600, ge=1)
     cache_ttl_analysis_s: int = Field(7 * 86_400, ge=1)
-    staging_ttl_s: int = Field(86_400, ge=60, description="Lifetime of staged raw items of a scan, seconds.")
+    staging_ttl_s: int = Field(86_400, ge=60, description="Staged items of unfinished scans older than this are dropped, seconds.")
 
     # Faces.
     face_model: Literal["hog", "cnn"] = Field("hog", description="dlib detector; cnn only helps on a GPU.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -41,10 +42,9 @@ logger = logging.getLogger(__name__)
 #: Scan states, in order; "failed" can follow any of them.
 STATUSES = ("pending", "extracting", "analyzing", "loading", "done", "failed")
 
-#: Cache namespaces.
+#: Cache namespace of media analyses, keyed by content hash. Reference encodings and sources are
+#: read from the database, which is cheap next to the analyses the cache saves.
 CACHE_ANALYSIS = "analysis"
-CACHE_REFERENCE = "reference"
-CACHE_SOURCES = "sources"
 
 #: Queue of each media kind (routing of the tasks is configuration, see celeryconfig.py).
 QUEUE_BY_KIND = {"image": "cpu", "video": "gpu", "audio": "gpu"}
@@ -130,19 +130,20 @@ def create_scan(subject_id: int, world_dir: Path, settings: Settings | None = No
         session.flush()
         scan_id = scan.id
 
+        # Scans that died without finishing leave staged items behind; drop them after the TTL.
+        cutoff = utcnow() - timedelta(seconds=settings.staging_ttl_s)
+        stale = select(Scan.id).where(Scan.created_at < cutoff, Scan.status != "done")
+        session.execute(delete(StagedItem).where(StagedItem.scan_id.in_(stale)))
+
     logger.info("scan %d created for subject %d (%d named) over %d sources in %s",
                 scan_id, subject_id, len(profile.names), len(chosen), world_dir)
     return scan_id
 
 
 def mark_started(scan_id: int, settings: Settings | None = None) -> None:
-    """Set the scan running and cache the subject's reference encodings for consolidation."""
+    """Set the scan running (status "extracting") and record its start time."""
     settings = settings or get_settings()
     scan = get_scan(scan_id, settings)
-    with session_scope(settings) as session:
-        profile = load_profile(session, scan.subject_id)
-    get_cache(settings).set(CACHE_REFERENCE, str(scan.subject_id), profile.reference_encodings,
-                            settings.cache_ttl_reference_s)
     _update_scan(scan_id, settings, status="extracting", started_at=scan.started_at or utcnow())
 
 
@@ -237,8 +238,8 @@ def plan_media(scan_id: int, extract_results: Iterable[dict[str, Any]] = (),
 def analyze_file(scan_id: int, sha256: str, path: str, settings: Settings | None = None) -> dict[str, Any]:
     """Analyse one media file unless its analysis is stored; return a small summary.
 
-    A file that fails analysis is stored with its error (so it is not retried on every scan) and
-    recorded as a scan error; this function does not raise for a bad file.
+    A file that fails analysis is stored with its error, so it is not analysed again on every scan.
+    The error is also recorded on the scan. A bad file never raises here.
     """
     from footprint.analysis.media import analyze_media
 

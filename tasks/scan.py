@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 @app.task(name="tasks.scan.start_scan", **RETRY_OPTIONS)
 def start_scan(scan_id: int) -> int:
-    """Mark the scan started and warm the cache with the subject's reference encodings."""
+    """Mark the scan started."""
     scan = pipeline.get_scan(scan_id)
     pipeline.mark_started(scan_id)
     logger.info("scan %d: canvas started for subject %d", scan_id, scan.subject_id)

@@ -165,7 +165,7 @@ class SubjectPhoto(Base):
 
 
 class Source(Base):
-    """Where items come from: a platform, a search engine, or a website domain."""
+    """A place items come from: a platform, a search engine, or a website domain."""
 
     __tablename__ = "sources"
     __table_args__ = (UniqueConstraint("name", name="uq_sources_name"), MYSQL_TABLE_ARGS)
