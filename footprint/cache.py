@@ -52,6 +52,15 @@ class MemoryStore:
             while len(self._data) > self._max_entries:
                 self._data.popitem(last=False)
 
+    def add(self, key: str, value: str, ttl_s: int) -> str | None:
+        """Store ``value`` unless a live entry exists; return that entry's value, or None if stored."""
+        with self._lock:
+            entry = self._data.get(key)
+            if entry is not None and entry[0] >= time.monotonic():
+                return entry[1]
+            self._data[key] = (time.monotonic() + ttl_s, value)
+            return None
+
     def delete(self, key: str) -> None:
         with self._lock:
             self._data.pop(key, None)
@@ -130,6 +139,27 @@ class Cache:
             self._redis.set(full_key, payload, ex=ttl_s)
         except redis.RedisError as error:
             self._warn(error)
+
+    def claim(self, namespace: str, key: str, owner: str, ttl_s: int) -> str | None:
+        """Claim ``key`` for ``owner`` unless another owner holds it; return the holder, or None if unreachable.
+
+        Returns ``owner`` when the claim is (or already was) ours. Used so that two scans sharing a
+        media file analyse it once; a claim expires after ``ttl_s`` so a dead owner cannot block.
+        """
+        full_key = self._key(namespace, key)
+        if self._redis is None:
+            holder = self._memory.add(full_key, json.dumps(owner), ttl_s)
+            return owner if holder is None else json.loads(holder)
+        import redis
+
+        try:
+            if self._redis.set(full_key, json.dumps(owner), nx=True, ex=ttl_s):
+                return owner
+            holder = self._redis.get(full_key)
+        except redis.RedisError as error:
+            self._warn(error)
+            return None
+        return json.loads(holder) if holder is not None else owner
 
     def delete(self, namespace: str, key: str) -> None:
         """Drop one entry."""

@@ -46,6 +46,14 @@ STATUSES = ("pending", "extracting", "analyzing", "loading", "done", "failed")
 #: read from the database, which is cheap next to the analyses the cache saves.
 CACHE_ANALYSIS = "analysis"
 
+#: Cache namespace of analysis claims: who is analysing a file right now.
+CACHE_CLAIM = "analysing"
+
+#: Seconds a claim on a file lasts, and between two checks for another owner's result (estimates:
+#: a long video on a CPU host takes minutes).
+CLAIM_TTL_S = 900
+CLAIM_POLL_S = 1.0
+
 #: Queue of each media kind (routing of the tasks is configuration, see celeryconfig.py).
 QUEUE_BY_KIND = {"image": "cpu", "video": "gpu", "audio": "gpu"}
 
@@ -235,19 +243,39 @@ def plan_media(scan_id: int, extract_results: Iterable[dict[str, Any]] = (),
     return jobs
 
 
-def analyze_file(scan_id: int, sha256: str, path: str, settings: Settings | None = None) -> dict[str, Any]:
+def _wait_for_other_owner(sha256: str, owner: str, settings: Settings) -> bool:
+    """Wait while another owner analyses ``sha256``; return True once its analysis is stored."""
+    cache = get_cache(settings)
+    deadline = time.monotonic() + CLAIM_TTL_S
+    while time.monotonic() < deadline:
+        holder = cache.claim(CACHE_CLAIM, sha256, owner, CLAIM_TTL_S)
+        if holder in (owner, None):
+            return False
+        if fetch_analyses([sha256], settings):
+            return True
+        time.sleep(CLAIM_POLL_S)
+    return False
+
+
+def analyze_file(scan_id: int, sha256: str, path: str, settings: Settings | None = None,
+                 owner: str | None = None) -> dict[str, Any]:
     """Analyse one media file unless its analysis is stored; return a small summary.
 
     A file that fails analysis is stored with its error, so it is not analysed again on every scan.
-    The error is also recorded on the scan. A bad file never raises here.
+    The error is also recorded on the scan. A bad file never raises here. ``owner`` (a task id)
+    claims the file in the cache first, so that another scan needing the same file at the same
+    time waits for this analysis instead of repeating it; a redelivered task keeps its claim.
     """
     from footprint.analysis.media import analyze_media
 
     settings = settings or get_settings()
     started = time.perf_counter()
     _report("analyze", 1, 0)
+    reused = {"sha256": sha256, "reused": True, "error": None}
     if fetch_analyses([sha256], settings):
-        return {"sha256": sha256, "reused": True, "error": None, "seconds": time.perf_counter() - started}
+        return {**reused, "seconds": time.perf_counter() - started}
+    if owner and _wait_for_other_owner(sha256, owner, settings):
+        return {**reused, "seconds": time.perf_counter() - started}
 
     world_dir = Path(get_scan(scan_id, settings).world_dir)
     analysis = analyze_media(world_dir / path, sha256=sha256, settings=settings)

@@ -53,3 +53,28 @@ def _require_redis():
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL}")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+
+
+def test_memory_claim_keeps_first_owner():
+    cache = Cache(None)
+
+    assert cache.claim("analysing", "abc", "task-1", ttl_s=60) == "task-1"
+    assert cache.claim("analysing", "abc", "task-2", ttl_s=60) == "task-1"
+    assert cache.claim("analysing", "abc", "task-1", ttl_s=60) == "task-1"
+
+
+def test_redis_claim_keeps_first_owner(redis_prefix):
+    cache = Cache(REDIS_URL, prefix=redis_prefix)
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        assert cache.claim("analysing", "abc", "task-1", ttl_s=60) == "task-1"
+        assert cache.claim("analysing", "abc", "task-2", ttl_s=60) == "task-1"
+    finally:
+        for key in client.scan_iter(f"{redis_prefix}*"):
+            client.delete(key)
+
+
+def test_unreachable_redis_claim_returns_none():
+    cache = Cache("redis://127.0.0.1:1/0", timeout_s=0.5)
+
+    assert cache.claim("analysing", "abc", "task-1", ttl_s=60) is None
