@@ -11,11 +11,22 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 _PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 
+#: Digits a run needs to be masked as a phone number: E.164 numbers have 8 to 15, and ISO dates
+#: (8 digits) and decimals such as "f1 1.0000" stay readable.
+_PHONE_MIN_DIGITS = 9
+
 
 def mask_text(text: str) -> str:
     """Mask emails and phone numbers in a string: ``j***@example.com``, ``***-**12``."""
     text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
-    return _PHONE_RE.sub(lambda m: "***" + re.sub(r"\D", "", m.group(0))[-2:], text)
+    return _PHONE_RE.sub(_mask_phone_match, text)
+
+
+def _mask_phone_match(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    if len(digits) < _PHONE_MIN_DIGITS:
+        return match.group(0)
+    return "***" + digits[-2:]
 
 
 class MaskingFilter(logging.Filter):

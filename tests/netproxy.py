@@ -62,8 +62,11 @@ class OutageProxy:
 
     def cut(self, seconds: float) -> None:
         """Close every open connection and refuse new ones for ``seconds``."""
-        self._down_until = time.monotonic() + seconds
         self.cuts += 1
+        self._drop(seconds)
+
+    def _drop(self, seconds: float) -> None:
+        self._down_until = time.monotonic() + seconds
         with self._lock:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
@@ -76,4 +79,4 @@ class OutageProxy:
     def close(self) -> None:
         self._closed = True
         self._listener.close()
-        self.cut(0)
+        self._drop(0)

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from config.settings import Settings, get_settings
+from footprint.consolidate.rules import is_exposure
 from footprint.decisions import FootprintDecision
-from footprint.evidence import Confidence
 from footprint.items import ItemError
 from footprint.media import MediaAnalysis
 from footprint.store.engine import get_engine
@@ -79,7 +79,7 @@ def ensure_sources(connection: Connection, names: Iterable[str], batch_size: int
 def _identity_rows(decision: FootprintDecision, footprint_id: int, subject_id: int, scan_id: int) -> list[dict[str, Any]]:
     grouped: dict[tuple[str, str], list] = defaultdict(list)
     for evidence in decision.evidence:
-        if evidence.confidence > Confidence.NONE:
+        if is_exposure(evidence):
             grouped[(evidence.identifier.value, evidence.method.value)].append(evidence)
     rows = []
     for (identifier, method), findings in sorted(grouped.items()):
@@ -90,6 +90,21 @@ def _identity_rows(decision: FootprintDecision, footprint_id: int, subject_id: i
             "evidence": [evidence.to_dict() for evidence in findings], "scan_id": scan_id,
         })
     return rows
+
+
+def item_identifiers(decision: FootprintDecision, item_id: str) -> dict[str, int]:
+    """Return the best level per identifier type that item ``item_id`` of a footprint exposes itself.
+
+    Findings that name no item (``detail["item"]`` missing) count for every item of the footprint.
+    """
+    best: dict[str, int] = {}
+    for evidence in decision.evidence:
+        owner = evidence.detail.get("item")
+        if not is_exposure(evidence) or (owner is not None and owner != item_id):
+            continue
+        key = evidence.identifier.value
+        best[key] = max(best.get(key, 0), int(evidence.confidence))
+    return dict(sorted(best.items()))
 
 
 def load_decisions(
@@ -145,7 +160,8 @@ def load_decisions(
                     "item_key": sha256_hex(f"{sighting.source}\n{sighting.item_id}"),
                     "source": sighting.source, "item_id": sighting.item_id[:255], "url": sighting.url,
                     "posted_at": sighting.posted_at.replace(tzinfo=None) if sighting.posted_at else None,
-                    "seen_at": now,
+                    "seen_at": now, "confidence": int(decision.confidence), "linked": decision.linked,
+                    "exposure": float(decision.exposure), "identifiers": item_identifiers(decision, sighting.item_id),
                 })
 
         counts["subject_footprints"] = bulk_upsert(
@@ -159,7 +175,7 @@ def load_decisions(
         )
         counts["activity_logs"] = bulk_upsert(
             connection, ActivityLog.__table__, log_rows, keys=["scan_id", "footprint_id", "item_key"],
-            update=["url", "posted_at"], batch_size=size,
+            update=["url", "posted_at", "confidence", "linked", "exposure", "identifiers"], batch_size=size,
         )
         connection.commit()
 

@@ -241,7 +241,12 @@ class SubjectFootprint(Base):
 
 
 class ActivityLog(Base):
-    """One sighting of a footprint in one scan (a repost under another URL is another row)."""
+    """One sighting of a footprint in one scan (a repost under another URL is another row).
+
+    It also records the link as that scan saw it (confidence, linked, exposure, and the best level
+    per identifier type the item itself exposes), so that two scans can be compared later while
+    ``subject_footprints`` keeps only the latest state.
+    """
 
     __tablename__ = "activity_logs"
     __table_args__ = (
@@ -258,6 +263,10 @@ class ActivityLog(Base):
     url: Mapped[str] = mapped_column(Text)
     posted_at: Mapped[datetime | None] = mapped_column(DateTime)
     seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confidence: Mapped[int] = mapped_column(SmallInteger, default=0)
+    linked: Mapped[bool] = mapped_column(Boolean, default=False)
+    exposure: Mapped[float] = mapped_column(Float, default=0.0)
+    identifiers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Scan(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 20:20:08.344837
+Create Date: 2026-12-04 20:55:50.403507
 """
 
 from __future__ import annotations
@@ -184,6 +184,10 @@ def upgrade() -> None:
     sa.Column('url', sa.Text(), nullable=False),
     sa.Column('posted_at', sa.DateTime(), nullable=True),
     sa.Column('seen_at', sa.DateTime(), nullable=False),
+    sa.Column('confidence', sa.SmallInteger(), nullable=False),
+    sa.Column('linked', sa.Boolean(), nullable=False),
+    sa.Column('exposure', sa.Float(), nullable=False),
+    sa.Column('identifiers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['footprint_id'], ['digital_footprints.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['scan_id'], ['scans.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
