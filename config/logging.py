@@ -22,9 +22,16 @@ def mask_text(text: str) -> str:
     return _PHONE_RE.sub(_mask_phone_match, text)
 
 
+#: A plain decimal number ("0.0018374568"), which a phone-number run can look like.
+_DECIMAL_RE = re.compile(r"\d+\.\d+")
+
+#: Loggers that log once per task or per model call at INFO; the CLI shows them only at DEBUG.
+CHATTY_LOGGERS = ("celery.app.trace", "faster_whisper", "alembic.runtime.migration")
+
+
 def _mask_phone_match(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
-    if len(digits) < _PHONE_MIN_DIGITS:
+    if len(digits) < _PHONE_MIN_DIGITS or _DECIMAL_RE.fullmatch(match.group(0)):
         return match.group(0)
     return "***" + digits[-2:]
 
@@ -41,6 +48,9 @@ class MaskingFilter(logging.Filter):
 
 def setup_logging(level: str = "INFO") -> None:
     """Configure the root logger once with the masking filter on its handler."""
+    chatty_level = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(chatty_level)
     root = logging.getLogger()
     if any(isinstance(f, MaskingFilter) for h in root.handlers for f in h.filters):
         root.setLevel(level.upper())

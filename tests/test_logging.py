@@ -18,6 +18,7 @@ from config.logging import MaskingFilter, mask_text
         ("date 2025-03-01", "date 2025-03-01"),
         ("f1 1.0000 precision 0.9912", "f1 1.0000 precision 0.9912"),
         ("scan 12 done in 3.25s", "scan 12 done in 3.25s"),
+        ("task succeeded in 0.0018374568s", "task succeeded in 0.0018374568s"),
     ],
 )
 def test_mask_text(text, expected):
