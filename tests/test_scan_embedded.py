@@ -116,3 +116,23 @@ def test_unknown_subject_rejected_by_cli(settings, world):
 
     assert result.returncode != 0
     assert "subject 999 not found" in result.stderr
+
+
+def test_subjects_file_scans_each_and_shares_media(settings, subject_id, world, tmp_path):
+    subjects = tmp_path / "subjects.jsonl"
+    second = {"names": ["Joe Biden"], "emails": ["joe.biden@example.org"], "phones": ["+1 302 555 0199"],
+              "photos": [str(ROOT / "footprint" / "assets" / "faces" / "biden.jpg")]}
+    subjects.write_text(json.dumps({"subject_id": subject_id}) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "scan", "--subjects", str(subjects), "--world", str(world)],
+        cwd=ROOT, env=settings_env(settings), capture_output=True, text=True, timeout=900,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    with session_scope(settings) as session:
+        scans = session.scalars(select(Scan).order_by(Scan.id)).all()
+    assert [scan.status for scan in scans] == ["done", "done"]
+    assert scans[0].subject_id != scans[1].subject_id
+    assert scans[1].counts["media_to_analyse"] == 0
+    assert scans[1].counts["media_reused"] == scans[0].counts["media_distinct"]
