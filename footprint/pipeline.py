@@ -129,7 +129,7 @@ def create_scan(subject_id: int, world_dir: Path, settings: Settings | None = No
         raise ScanInputError(f"unknown sources {unknown} in {world_dir}; available: {', '.join(available)}")
 
     with session_scope(settings) as session:
-        profile = load_profile(session, subject_id)
+        load_profile(session, subject_id)
         scan = Scan(
             subject_id=subject_id, status="pending", world_dir=str(world_dir), sources=chosen,
             counts={}, timings={},
@@ -143,8 +143,7 @@ def create_scan(subject_id: int, world_dir: Path, settings: Settings | None = No
         stale = select(Scan.id).where(Scan.created_at < cutoff, Scan.status != "done")
         session.execute(delete(StagedItem).where(StagedItem.scan_id.in_(stale)))
 
-    logger.info("scan %d created for subject %d (%d named) over %d sources in %s",
-                scan_id, subject_id, len(profile.names), len(chosen), world_dir)
+    logger.info("scan %d created for subject %d over %d sources in %s", scan_id, subject_id, len(chosen), world_dir)
     return scan_id
 
 
@@ -186,7 +185,7 @@ def extract_source(scan_id: int, source_name: str, settings: Settings | None = N
 
 
 def staged_items(scan_id: int, settings: Settings | None = None) -> list[RawItem]:
-    """Return the staged items of a scan, ordered by source and item id."""
+    """Return the staged items of a scan, ordered by source, then by item key."""
     with get_engine(settings or get_settings()).connect() as connection:
         payloads = connection.execute(
             select(StagedItem.payload).where(StagedItem.scan_id == scan_id).order_by(StagedItem.source, StagedItem.item_key)
@@ -217,7 +216,7 @@ def plan_media(scan_id: int, extract_results: Iterable[dict[str, Any]] = (),
         try:
             digest = sha256_file(world_dir / path)
         except OSError as error:
-            errors.append(ItemError("media", path, f"cannot read media file: {error.strerror or error}"))
+            errors.append(ItemError("media", path, f"media file could not be read: {error.strerror or error}"))
             continue
         media_rows.append({"scan_id": scan_id, "path_sha256": sha256_hex(path), "path": path, "sha256": digest, "kind": kind})
         by_hash.setdefault(digest, MediaJob(digest, path, kind, QUEUE_BY_KIND[kind]))
@@ -262,7 +261,7 @@ def analyze_file(scan_id: int, sha256: str, path: str, settings: Settings | None
     """Analyse one media file unless its analysis is stored; return a small summary.
 
     A file that fails analysis is stored with its error, so it is not analysed again on every scan.
-    The error is also recorded on the scan. A bad file never raises here. ``owner`` (a task id)
+    The error is also recorded on the scan. A bad file does not raise; a missing model does. ``owner`` (a task id)
     claims the file in the cache first, so that another scan needing the same file at the same
     time waits for this analysis instead of repeating it; a redelivered task keeps its claim.
     """
