@@ -1,8 +1,8 @@
 """A JSON cache in Redis with an in-process fallback.
 
 The cache only saves work: every value in it can be rebuilt from the database or the files. When
-Redis is unset the cache lives in process memory; when Redis becomes unreachable, reads miss and
-writes are dropped (with one warning a minute), so a scan completes, a little slower.
+Redis is unset, the cache lives in process memory. When Redis becomes unreachable, reads miss and
+writes are dropped with one warning a minute, so a scan still completes, a little slower.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ class Cache:
             self._warn(error)
 
     def claim(self, namespace: str, key: str, owner: str, ttl_s: int) -> str | None:
-        """Claim ``key`` for ``owner`` unless another owner holds it; return the holder, or None if unreachable.
+        """Claim ``key`` for ``owner`` unless another owner has it; return the current owner, or None if unreachable.
 
         Returns ``owner`` when the claim is (or already was) ours. Used so that two scans sharing a
         media file analyse it once; a claim expires after ``ttl_s`` so a dead owner cannot block.
