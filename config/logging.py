@@ -9,7 +9,8 @@ import re
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-_PHONE_RE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+# The lookarounds keep digit runs inside task ids, hashes and other hex strings unmasked.
+_PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{6,}\d(?!\w)")
 
 #: Digits a run needs to be masked as a phone number: E.164 numbers have 8 to 15, and ISO dates
 #: (8 digits) and decimals such as "f1 1.0000" stay readable.

@@ -234,8 +234,10 @@ def plan_media(scan_id: int, extract_results: Iterable[dict[str, Any]] = (),
         "media_files": len(paths), "media_distinct": len(by_hash), "media_to_analyse": len(jobs),
         "media_reused": len(by_hash) - len(jobs),
     }
+    # Epoch seconds when analysis can start, so that consolidation can measure its wall time even
+    # when the analyses ran in other processes.
     timings = {"extract": sum(result.get("seconds", 0.0) for result in extract_results),
-               "plan": time.perf_counter() - started}
+               "plan": time.perf_counter() - started, "analyze_started_at": time.time()}
     _update_scan(scan_id, settings, status="analyzing", counts=counts, timings=timings)
     _report("analyze", 0, len(jobs))
     logger.info("scan %d: %d distinct media files, %d to analyse", scan_id, len(by_hash), len(jobs))
@@ -314,6 +316,7 @@ def consolidate_and_load(scan_id: int, analyze_results: Iterable[dict[str, Any]]
 
     settings = settings or get_settings()
     analyze_results = [result for result in analyze_results if result]
+    wall_started = time.time()
     _update_scan(scan_id, settings, status="loading")
     started = time.perf_counter()
     scan = get_scan(scan_id, settings)
@@ -335,8 +338,11 @@ def consolidate_and_load(scan_id: int, analyze_results: Iterable[dict[str, Any]]
         "media_failed": sum(1 for result in analyze_results if result.get("error")),
         "rows": rows,
     }
+    analyze_started_at = (scan.timings or {}).get("analyze_started_at")
+    worker_seconds = sum(result.get("seconds", 0.0) for result in analyze_results)
     timings = {
-        "analyze": sum(result.get("seconds", 0.0) for result in analyze_results),
+        "analyze": max(0.0, wall_started - analyze_started_at) if analyze_started_at else worker_seconds,
+        "analyze_worker_s": worker_seconds,
         "consolidate": consolidated - started,
         "load": time.perf_counter() - consolidated,
     }

@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings, get_settings
@@ -22,7 +22,7 @@ from footprint.cli.common import database_errors, fail, init_logging
 from footprint.evidence import Confidence
 from footprint.sources.registry import WorldError
 from footprint.store.engine import session_scope
-from footprint.store.models import PersonalIdentity, Scan, ScanError, SubjectFootprint
+from footprint.store.models import ActivityLog, Scan, ScanError
 from footprint.store.subjects import NewSubject, SubjectError, add_subject, get_subject
 
 logger = logging.getLogger(__name__)
@@ -142,17 +142,17 @@ def print_summary(scan_id: int, settings: Settings) -> None:
     """Print the counts, links by confidence, identities by type, errors and stage times of a scan."""
     status = pipeline.scan_progress(scan_id, settings)
     counts, timings = status["counts"], status["timings"]
+    # Each activity-log row records the link as this scan saw it, so old scans read back as they were.
+    levels: dict[int, int] = {}
+    exposed: dict[str, set[int]] = {}
     with session_scope(settings) as session:
-        links = dict(session.execute(
-            select(SubjectFootprint.confidence, func.count()).where(SubjectFootprint.subject_id == status["subject_id"])
-            .where(SubjectFootprint.last_scan_id == scan_id).group_by(SubjectFootprint.confidence)).all())
-        identities = dict(session.execute(
-            select(PersonalIdentity.identifier_type, func.count())
-            .join(SubjectFootprint, (SubjectFootprint.footprint_id == PersonalIdentity.footprint_id)
-                  & (SubjectFootprint.subject_id == PersonalIdentity.subject_id))
-            .where(PersonalIdentity.subject_id == status["subject_id"], SubjectFootprint.linked.is_(True),
-                   SubjectFootprint.last_scan_id == scan_id)
-            .group_by(PersonalIdentity.identifier_type)).all())
+        rows = session.execute(
+            select(ActivityLog.footprint_id, ActivityLog.confidence, ActivityLog.linked, ActivityLog.identifiers)
+            .where(ActivityLog.scan_id == scan_id))
+        for footprint_id, confidence, linked, identifiers in rows:
+            levels[footprint_id] = confidence
+            for identifier in (identifiers or {}) if linked else ():
+                exposed.setdefault(identifier, set()).add(footprint_id)
         errors = session.execute(
             select(ScanError.stage, ScanError.origin, ScanError.reason).where(ScanError.scan_id == scan_id)
             .order_by(ScanError.id).limit(10)).all()
@@ -164,20 +164,21 @@ def print_summary(scan_id: int, settings: Settings) -> None:
     table.add_row("items extracted", str(counts.get("items", 0)))
     table.add_row("media files (distinct)", f"{counts.get('media_files', 0)} ({counts.get('media_distinct', 0)})")
     table.add_row("media analysed / reused", f"{counts.get('media_analysed', 0)} / {counts.get('media_reused', 0)}")
-    table.add_row("footprints considered", str(counts.get("footprints", 0)))
-    table.add_row("footprints linked", str(counts.get("linked", 0)))
+    table.add_row("footprints with any evidence", str(counts.get("footprints", 0)))
     for level in sorted(Confidence, reverse=True):
-        if level > Confidence.NONE:
-            table.add_row(f"  confidence {level.name.lower()}", str(links.get(int(level), 0)))
-    for identifier, count in sorted(identities.items()):
-        table.add_row(f"  exposes {identifier}", str(count))
+        table.add_row(f"  confidence {level.name.lower()}", str(sum(1 for value in levels.values() if value == level)))
+    table.add_row(f"footprints linked (confidence >= {settings.link_threshold})", str(counts.get("linked", 0)))
+    for identifier, footprints in sorted(exposed.items()):
+        table.add_row(f"  linked footprints exposing {identifier}", str(len(footprints)))
     table.add_row("errors", str(status["errors"]))
     out.print(table)
 
-    stages = Table("stage", "seconds", title="time per stage")
+    stages = Table("stage", "seconds", title="time per stage (wall clock)")
     for stage in ("extract", "plan", "analyze", "consolidate", "load", "total"):
         if stage in timings and timings[stage] is not None:
             stages.add_row(stage, f"{timings[stage]:.2f}")
+    if timings.get("analyze_worker_s") is not None:
+        stages.add_row("analyze, summed over workers", f"{timings['analyze_worker_s']:.2f}")
     out.print(stages)
     for stage, origin, reason in errors:
         out.print(f"  [yellow]{stage}[/yellow] {origin}: {reason}")
@@ -199,7 +200,7 @@ def _wait(scan_ids: list[int], settings: Settings, timeout_s: float) -> int:
             if status["status"] in ("done", "failed"):
                 pending.discard(scan_id)
         if pending and time.monotonic() > deadline:
-            console.print(f"[red]timed out after {timeout_s:.0f} s waiting for scans {sorted(pending)}[/red]; "
+            console.print(f"[red]timed out after {timeout_s:g} s waiting for scans {sorted(pending)}[/red]; "
                           "they go on; follow them with 'manage.py scan status ID'")
             return EXIT_TIMEOUT
         if pending:
@@ -295,9 +296,10 @@ def scan(ctx: click.Context, subject_ids, subjects_file, demo, world, simulate_p
         sys.exit(code)
 
     for scan_id in scan_ids:
-        result = scan_canvas(scan_id, pipeline.get_scan(scan_id, settings).sources).apply_async()
+        # Keep only the id: an AsyncResult still alive at interpreter exit logs a spurious error.
+        task_id = scan_canvas(scan_id, pipeline.get_scan(scan_id, settings).sources).apply_async().id
         with session_scope(settings) as session:
-            session.get(Scan, scan_id).task_id = result.id
+            session.get(Scan, scan_id).task_id = task_id
         click.echo(f"scan {scan_id} enqueued")
     if wait:
         sys.exit(_wait(scan_ids, settings, timeout_s))
@@ -353,10 +355,11 @@ def worker(queues: str, concurrency: int | None, loglevel: str) -> None:
     """Start a Celery worker on QUEUES (same as 'celery -A tasks worker -Q QUEUES')."""
     if get_settings().eager:
         fail("no broker configured; set FOOTPRINT_BROKER_URL (for example redis://127.0.0.1:6379/0) to run workers")
-    argv = ["celery", "-A", "tasks", "worker", "-Q", queues, "-l", loglevel]
+    # The interpreter running this command has celery installed, even when its bin/ is not on PATH.
+    argv = [sys.executable, "-m", "celery", "-A", "tasks", "worker", "-Q", queues, "-l", loglevel]
     if concurrency:
         argv += ["-c", str(concurrency)]
-    os.execvp(argv[0], argv)
+    os.execv(sys.executable, argv)
 
 
 @click.command()
@@ -367,7 +370,7 @@ def flower(address: str | None, port: int | None) -> None:
     settings = get_settings()
     if settings.eager:
         fail("no broker configured; set FOOTPRINT_BROKER_URL so Flower has workers to watch")
-    argv = ["celery", "-A", "tasks", "flower", f"--address={address or settings.flower_address}",
+    argv = [sys.executable, "-m", "celery", "-A", "tasks", "flower", f"--address={address or settings.flower_address}",
             f"--port={port or settings.flower_port}"]
     env = dict(os.environ)
     if settings.flower_basic_auth:
@@ -375,4 +378,4 @@ def flower(address: str | None, port: int | None) -> None:
         env["FLOWER_BASIC_AUTH"] = settings.flower_basic_auth
     elif (address or settings.flower_address) not in ("127.0.0.1", "localhost", "::1"):
         click.secho("warning: Flower listens beyond this host without FOOTPRINT_FLOWER_BASIC_AUTH", fg="yellow", err=True)
-    os.execvpe(argv[0], argv, env)
+    os.execve(sys.executable, argv, env)

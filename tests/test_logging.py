@@ -19,6 +19,8 @@ from config.logging import MaskingFilter, mask_text
         ("f1 1.0000 precision 0.9912", "f1 1.0000 precision 0.9912"),
         ("scan 12 done in 3.25s", "scan 12 done in 3.25s"),
         ("task succeeded in 0.0018374568s", "task succeeded in 0.0018374568s"),
+        ("Task analyze_image[2adc4567898a-a3b4-cbe5c0b1527a]", "Task analyze_image[2adc4567898a-a3b4-cbe5c0b1527a]"),
+        ("sha256 0a9a9ab450c6f1234532e6f5be89", "sha256 0a9a9ab450c6f1234532e6f5be89"),
     ],
 )
 def test_mask_text(text, expected):

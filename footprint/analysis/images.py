@@ -83,7 +83,7 @@ def _keep_truncated_images_rejected() -> None:
     raising. ``import face_recognition`` (1.3.0) sets it True for the whole process.
     """
     if ImageFile.LOAD_TRUNCATED_IMAGES:
-        logger.warning("PIL.ImageFile.LOAD_TRUNCATED_IMAGES was set True by another module; resetting it to False")
+        logger.debug("PIL.ImageFile.LOAD_TRUNCATED_IMAGES was set True by another module; resetting it to False")
         ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
