@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Device for speech (and CNN faces).")
     compute_type: str = Field("auto", description="CTranslate2 compute type; auto is float16 on CUDA, int8 on CPU.")
     whisper_beam_size: int = Field(1, ge=1, le=10)
+    speech_cpu_threads: int = Field(
+        0, ge=0, le=64, description="CPU threads per speech model; 0 keeps faster-whisper's default (4)."
+    )
 
     # Attribution.
     link_threshold: Literal["low", "medium", "high", "certain"] = Field(

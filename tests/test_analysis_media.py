@@ -83,5 +83,5 @@ def test_model_error_propagates(tmp_path):
 @pytest.mark.slow
 def test_warm_up_loads_models(media_settings):
     warm_up(media_settings)
-    assert speech.resolve_model(media_settings) in speech._models
+    assert (*speech.resolve_model(media_settings), media_settings.speech_cpu_threads) in speech._models
     assert faces._models.cache_info().currsize == 1

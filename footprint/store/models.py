@@ -33,6 +33,9 @@ BigId = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
 #: Long text: LONGTEXT on MySQL so transcripts never hit the 64 KiB TEXT limit.
 LongText = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 
+#: Time with microseconds on MySQL too (its DATETIME drops fractions by default), for scan timings.
+PreciseDateTime = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
 #: Hex SHA-256, 64 characters.
 Sha256 = String(64)
 
@@ -282,8 +285,8 @@ class Scan(Base):
     sources: Mapped[list[Any]] = mapped_column(JSON, default=list)
     task_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(PreciseDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(PreciseDateTime)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     timings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 20:55:50.403507
+Create Date: 2026-12-04 21:35:13.329938
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def upgrade() -> None:
     sa.Column('sources', sa.JSON(), nullable=False),
     sa.Column('task_id', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('started_at', sa.DateTime(), nullable=True),
-    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('started_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
+    sa.Column('finished_at', sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mariadb').with_variant(mysql.DATETIME(fsp=6), 'mysql'), nullable=True),
     sa.Column('counts', sa.JSON(), nullable=False),
     sa.Column('timings', sa.JSON(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
