@@ -196,6 +196,34 @@ class PopulationFactory:
             phones=phones,
         )
 
+    def _other_person(self, person_id: str, role: str, rng: random.Random, first: str, last: str,
+                      address: Address, *, full_name: str | None = None, employer: str | None = None,
+                      **relation) -> Person:
+        """Build a non-subject person around a name and an address.
+
+        The order of the random draws (contact, birth date, employer, job, education, face) is part
+        of the seed's contract: changing it changes every world.
+        """
+        email, phone = self._contact(rng, first, last)
+        return Person(
+            person_id=person_id,
+            role=role,
+            full_name=full_name or f"{first} {last}",
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            address=address,
+            birth_date=self._birth_date(rng),
+            employer=employer if employer is not None else self.fake.company(),
+            job=self.fake.job(),
+            education=self._education(rng),
+            face=self._stranger_face(rng),
+            emails=[email],
+            phones=[phone],
+            **relation,
+        )
+
     def namesake(self, subject: Person, number: int) -> Person:
         """Build a namesake: the subject's full name, another city, email, phone, face and birth date."""
         person_id = f"N{number:04d}"
@@ -203,25 +231,8 @@ class PopulationFactory:
         address = self._address()
         while address.city == subject.city:
             address = self._address()
-        email, phone = self._contact(rng, subject.first_name, subject.last_name)
-        return Person(
-            person_id=person_id,
-            role="namesake",
-            full_name=subject.full_name,
-            first_name=subject.first_name,
-            last_name=subject.last_name,
-            email=email,
-            phone=phone,
-            address=address,
-            birth_date=self._birth_date(rng),
-            employer=self.fake.company(),
-            job=self.fake.job(),
-            education=self._education(rng),
-            face=self._stranger_face(rng),
-            related_to=subject.person_id,
-            emails=[email],
-            phones=[phone],
-        )
+        return self._other_person(person_id, "namesake", rng, subject.first_name, subject.last_name, address,
+                                  full_name=subject.full_name, related_to=subject.person_id)
 
     def lookalike(self, subject: Person, number: int) -> Person:
         """Build a look-alike: another name, a stranger's face, often the subject's city."""
@@ -230,25 +241,7 @@ class PopulationFactory:
         first, last = self.fake.first_name(), self.fake.last_name()
         address = self._address(city=subject.city or None, region=subject.address.region or None,
                                 country=subject.address.country or None)
-        email, phone = self._contact(rng, first, last)
-        return Person(
-            person_id=person_id,
-            role="lookalike",
-            full_name=f"{first} {last}",
-            first_name=first,
-            last_name=last,
-            email=email,
-            phone=phone,
-            address=address,
-            birth_date=self._birth_date(rng),
-            employer=self.fake.company(),
-            job=self.fake.job(),
-            education=self._education(rng),
-            face=self._stranger_face(rng),
-            related_to=subject.person_id,
-            emails=[email],
-            phones=[phone],
-        )
+        return self._other_person(person_id, "lookalike", rng, first, last, address, related_to=subject.person_id)
 
     def neighbour(self, subject: Person, number: int, shares: str) -> Person:
         """Build a neighbour who shares the subject's city (``shares="city"``) or employer."""
@@ -262,48 +255,12 @@ class PopulationFactory:
         else:
             address = self._address()
             employer = subject.employer or self.fake.company()
-        email, phone = self._contact(rng, first, last)
-        return Person(
-            person_id=person_id,
-            role="neighbour",
-            full_name=f"{first} {last}",
-            first_name=first,
-            last_name=last,
-            email=email,
-            phone=phone,
-            address=address,
-            birth_date=self._birth_date(rng),
-            employer=employer,
-            job=self.fake.job(),
-            education=self._education(rng),
-            face=self._stranger_face(rng),
-            related_to=subject.person_id,
-            shares=shares,
-            emails=[email],
-            phones=[phone],
-        )
+        return self._other_person(person_id, "neighbour", rng, first, last, address, employer=employer,
+                                  related_to=subject.person_id, shares=shares)
 
     def base(self, number: int) -> Person:
         """Build base person number ``number`` (1-based)."""
         person_id = f"B{number:06d}"
         rng = person_rng(self.seed, person_id)
         first, last = self.fake.first_name(), self.fake.last_name()
-        address = self._address()
-        email, phone = self._contact(rng, first, last)
-        return Person(
-            person_id=person_id,
-            role="base",
-            full_name=f"{first} {last}",
-            first_name=first,
-            last_name=last,
-            email=email,
-            phone=phone,
-            address=address,
-            birth_date=self._birth_date(rng),
-            employer=self.fake.company(),
-            job=self.fake.job(),
-            education=self._education(rng),
-            face=self._stranger_face(rng),
-            emails=[email],
-            phones=[phone],
-        )
+        return self._other_person(person_id, "base", rng, first, last, self._address())
