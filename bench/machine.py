@@ -58,7 +58,38 @@ def load_average() -> list[float] | None:
         return None
 
 
-class LoadSampler:
+class PeriodicSampler:
+    """Base of the samplers: calls :meth:`_sample` on entry, every ``interval_s`` seconds, and on exit.
+
+    Parameters:
+        interval_s: seconds between samples.
+        name: name of the background thread.
+    """
+
+    def __init__(self, interval_s: float, name: str) -> None:
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _sample(self) -> None:
+        raise NotImplementedError
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+
+class LoadSampler(PeriodicSampler):
     """Samples the 1-minute load average in a background thread while a scenario runs.
 
     Parameters:
@@ -68,29 +99,13 @@ class LoadSampler:
     """
 
     def __init__(self, interval_s: float = 10.0) -> None:
-        self.interval_s = interval_s
+        super().__init__(interval_s, "bench-load-sampler")
         self.samples: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="bench-load-sampler", daemon=True)
 
     def _sample(self) -> None:
         values = load_average()
         if values:
             self.samples.append(values[0])
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
-            self._sample()
-
-    def __enter__(self) -> LoadSampler:
-        self._sample()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._sample()
 
     def summary(self) -> dict[str, float] | None:
         """Return {"mean", "max"} of the samples, or None without samples."""

@@ -7,14 +7,13 @@ import logging
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.machine import child_pids, peak_rss_mib
+from bench.machine import PeriodicSampler, child_pids, peak_rss_mib
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +144,7 @@ def redis_prefix(url: str = REDIS_SERVER_URL) -> Iterator[str]:
         logger.info("deleted %d Redis keys under %s", deleted, prefix)
 
 
-class MemoryWatch:
+class MemoryWatch(PeriodicSampler):
     """Samples the peak resident memory (VmHWM) of process trees in a background thread.
 
     Parameters:
@@ -158,11 +157,9 @@ class MemoryWatch:
     """
 
     def __init__(self, roots: dict[str, int], interval_s: float = MEMORY_POLL_S) -> None:
+        super().__init__(interval_s, "bench-memory-watch")
         self.roots = dict(roots)
-        self.interval_s = interval_s
         self.peaks: dict[str, dict[int, float]] = {name: {} for name in roots}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="bench-memory-watch", daemon=True)
 
     def _sample(self) -> None:
         for name, root in self.roots.items():
@@ -173,20 +170,6 @@ class MemoryWatch:
                 if peak is not None:
                     self.peaks[name][pid] = max(peak, self.peaks[name].get(pid, 0.0))
                 pending.extend(child_pids(pid))
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
-            self._sample()
-
-    def __enter__(self) -> MemoryWatch:
-        self._sample()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._sample()
 
     def max_process_mib(self, name: str) -> float | None:
         """Return the largest peak of any single process of tree ``name``, in MiB."""
