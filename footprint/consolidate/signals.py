@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -207,32 +207,29 @@ def speech_findings(
     return findings
 
 
-def _email_contradiction(item: RawItem, subject: SubjectProfile) -> Contradiction | None:
-    value = item.fields.get("email")
-    if not value or not subject.emails:
+def _contact_contradiction(item: RawItem, field_name: str, known: Sequence[str], normalize: Callable[[str], str],
+                           mask: Callable[[str], str], identifier: IdentifierType, label: str) -> Contradiction | None:
+    """Return a contradiction when the profile's ``field_name`` contains a valid value that is not the subject's."""
+    value = item.fields.get(field_name)
+    if not value or not known:
         return None
     try:
-        email = normalize_email(str(value))
+        normalized = normalize(str(value))
     except ValueError:
-        logger.debug("item %s: invalid email field ignored", item.item_id)
+        logger.debug("item %s: invalid %s field ignored", item.item_id, field_name)
         return None
-    if email in subject.emails:
+    if normalized in known:
         return None
-    return Contradiction(IdentifierType.EMAIL, "email", f"profile email {mask_email(email)} is not the subject's", item.item_id)
+    return Contradiction(identifier, field_name, f"profile {label} {mask(normalized)} is not the subject's", item.item_id)
+
+
+def _email_contradiction(item: RawItem, subject: SubjectProfile) -> Contradiction | None:
+    return _contact_contradiction(item, "email", subject.emails, normalize_email, mask_email, IdentifierType.EMAIL, "email")
 
 
 def _phone_contradiction(item: RawItem, subject: SubjectProfile) -> Contradiction | None:
-    value = item.fields.get("phone")
-    if not value or not subject.phones:
-        return None
-    try:
-        phone = normalize_phone(str(value), subject.region)
-    except ValueError:
-        logger.debug("item %s: invalid phone field ignored", item.item_id)
-        return None
-    if phone in subject.phones:
-        return None
-    return Contradiction(IdentifierType.PHONE, "phone", f"profile phone {mask_phone(phone)} is not the subject's", item.item_id)
+    return _contact_contradiction(item, "phone", subject.phones, lambda value: normalize_phone(value, subject.region),
+                                  mask_phone, IdentifierType.PHONE, "phone")
 
 
 def _birth_date_contradiction(item: RawItem, subject: SubjectProfile) -> Contradiction | None:
