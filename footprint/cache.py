@@ -144,7 +144,8 @@ class Cache:
         """Claim ``key`` for ``owner`` unless another owner has it; return the current owner, or None if unreachable.
 
         Returns ``owner`` when the claim is (or already was) ours. Used so that two scans sharing a
-        media file analyse it once; a claim expires after ``ttl_s`` so a dead owner cannot block.
+        media file analyse it once. A claim expires after ``ttl_s``, so a dead owner blocks others
+        for at most that long.
         """
         full_key = self._key(namespace, key)
         if self._redis is None:

@@ -44,7 +44,7 @@ class IdentifierType(str, enum.Enum):
 
 
 class Method(str, enum.Enum):
-    """How a finding was made."""
+    """Method by which a finding was made."""
 
     TEXT = "text"
     FACE = "face"

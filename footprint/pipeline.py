@@ -263,9 +263,10 @@ def analyze_file(scan_id: int, sha256: str, path: str, settings: Settings | None
     """Analyse one media file unless its analysis is stored; return a small summary.
 
     A file that fails analysis is stored with its error, so it is not analysed again on every scan.
-    The error is also recorded on the scan. A bad file does not raise; a missing model does. ``owner`` (a task id)
-    claims the file in the cache first, so that another scan needing the same file at the same
-    time waits for this analysis instead of repeating it; a redelivered task keeps its claim.
+    The error is also recorded on the scan. A bad file does not raise; a missing model does.
+    ``owner`` (a task id) claims the file in the cache first. Another scan that needs the same file
+    at the same time then waits for this analysis instead of repeating it. A redelivered task keeps
+    its claim because its task id is unchanged.
     """
     from footprint.analysis.media import analyze_media
 

@@ -26,7 +26,7 @@ class Address:
 
 @dataclass
 class SubjectProfile:
-    """What is known of a subject, in normalised form.
+    """Known identifiers of a subject, in normalised form.
 
     Parameters:
         subject_id: database id, or 0 for a subject not stored yet.

@@ -13,6 +13,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade "pip>=24" "setuptools>=68,<81" wheel
 .venv/bin/python -m pip install --quiet -e ".[all]"
-# face-recognition asks for the dlib source distribution; dlib-bin (installed above) provides it.
+# face-recognition requires the dlib source distribution, so it is installed without dependencies;
+# dlib-bin (installed above) provides the same dlib module prebuilt.
 .venv/bin/python -m pip install --quiet --no-deps face-recognition==1.3.0
 .venv/bin/python -c "import face_recognition, faster_whisper, MySQLdb; print('footprint installed in .venv')"

@@ -50,7 +50,8 @@ def test_valid_records_become_items(tmp_path):
     items, errors = _records(world, "facebook")
     results, result_errors = _records(world, "google")
 
-    assert errors == [] and result_errors == []
+    assert errors == []
+    assert result_errors == []
     assert [item.kind for item in items] == ["profile", "post"]
     assert items[0].title == "Zoë 🙂"
     assert items[0].fields["email"] == "zoe@example.org"

@@ -2,7 +2,7 @@
 
 A scan's footprints are those with an ``activity_logs`` row for the scan; their sightings are
 those rows. Each row also records the confidence, link, exposure and identifiers as that scan saw
-them, so an old scan reads back as it was and a diff sees changes. The evidence list comes from
+them, so an old scan reads back as it was and a diff finds changes. The evidence list comes from
 ``subject_footprints``, which keeps the latest scan's findings.
 """
 

@@ -61,7 +61,7 @@ class MediaInfo:
         transform: how the picture was made ("crop", "group", "tiny", "scenery", ...).
         speech: the video's speech, or None.
         has_audio: whether a video has an audio stream (None for images).
-        other_faces: faces of nobody in particular (extras in a group picture).
+        other_faces: faces of extras in a group picture, who are not tracked as people.
         copy_of: for a repost copy, the path of the file it copies.
     """
 
@@ -127,7 +127,7 @@ class MediaStore:
         fmt: str = "jpg",
         quality: int = 88,
     ) -> MediaInfo:
-        """Encode and write an image. ``light`` tells whether the faces of ``people`` are detectable."""
+        """Encode and write an image. ``light`` is True when the faces of ``people`` are detectable."""
         relative, sha = self._place(None, imaging.encode(image, fmt, quality), "i", fmt)
         info = MediaInfo(
             path=relative,

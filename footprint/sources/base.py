@@ -24,7 +24,7 @@ MAX_LINE_BYTES = 1 << 20
 
 @runtime_checkable
 class Source(Protocol):
-    """What the scan needs of a source: a name, a family and a stream of records.
+    """Protocol of a source: a name, a family and a stream of records.
 
     A real connector or a platform export adapter implements these three members; the canvas
     calls nothing else.

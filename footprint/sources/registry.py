@@ -13,7 +13,7 @@ FAMILIES = {"platforms": SocialPlatformSource, "engines": SearchEngineSource}
 
 
 class WorldError(ValueError):
-    """The world directory is missing or holds no source files."""
+    """The world directory is missing or contains no source files."""
 
 
 def discover_sources(world_dir: Path) -> list[Source]:

@@ -1,8 +1,8 @@
 """Register subjects and read them back as :class:`~footprint.subject.SubjectProfile`.
 
-Every identifier is validated before anything is written: an invalid email or phone, or a photo
+Every identifier is validated before anything is written. An invalid email or phone, or a photo
 that does not exist, is not an image or has no detectable face, raises :class:`SubjectError` with
-the value and the fix, and nothing is stored.
+the value and the fix, and then nothing is stored.
 """
 
 from __future__ import annotations
